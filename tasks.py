@@ -250,7 +250,7 @@ def test(c, lifecycle=False):
 
     def pytest_suite(marker: str):
         def run():
-            command = [sys.executable, "-m", "pytest", str(TESTS_DIR), "-m", marker]
+            command = [sys.executable, "-m", "pytest", str(TESTS_DIR), "-v", "-m", marker]
             announce("", shlex.join(command))
             result = c.run(shlex.join(command), warn=True, pty=False)
             if result.failed:

@@ -125,6 +125,11 @@ class Problem:
     last_logs: str
 
     def describe(self) -> str:
+        if self.state == "created":
+            return (
+                f"Service {self.service} was created but not started: Compose starts it only "
+                "when the services it depends on (depends_on) are healthy."
+            )
         text = f"Service {self.service} is {self.state}, health: {self.health}."
         if self.last_check:
             text += f"\n  Last healthcheck output: {self.last_check}"
@@ -152,4 +157,6 @@ def find_problems(docker: DockerClient, log_lines: int = 20) -> list[Problem]:
         except DockerException as error:
             logs = f"(the log could not be read: {error.stderr or error})"
         problems.append(Problem(service, container.state.status, health_of(container), last_check, logs))
+    # Services that never started only wait for the others: list the causes first.
+    problems.sort(key=lambda problem: problem.state == "created")
     return problems

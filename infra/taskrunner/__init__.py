@@ -1,0 +1,1 @@
+"""The code behind tasks.py: settings, the Compose stack, cleanup and offline images."""
