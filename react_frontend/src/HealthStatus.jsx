@@ -10,7 +10,9 @@ async function fetchHealth() {
   return response.json()
 }
 
-export default function App() {
+// The backend's health: whether its database runs a query, checked on load
+// and on request.
+export default function HealthStatus() {
   const [state, setState] = useState({ phase: 'loading' })
 
   const check = useCallback(async () => {
@@ -27,16 +29,13 @@ export default function App() {
   }, [check])
 
   return (
-    <main>
-      <h1>Docker workshop</h1>
-      <section aria-labelledby="health-heading">
-        <h2 id="health-heading">Backend health</h2>
-        <HealthReport state={state} />
-        <button type="button" onClick={check} disabled={state.phase === 'loading'}>
-          Check again
-        </button>
-      </section>
-    </main>
+    <section aria-labelledby="health-heading" className="health">
+      <h2 id="health-heading">Backend health</h2>
+      <HealthReport state={state} />
+      <button type="button" onClick={check} disabled={state.phase === 'loading'}>
+        Check again
+      </button>
+    </section>
   )
 }
 

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
-import App from './App.jsx'
+import HealthStatus from './HealthStatus.jsx'
 
 function jsonResponse(status, body) {
   return new Response(JSON.stringify(body), {
@@ -10,11 +10,11 @@ function jsonResponse(status, body) {
   })
 }
 
-describe('App', () => {
+describe('HealthStatus', () => {
   it('shows a loading message while the health check runs', () => {
     vi.stubGlobal('fetch', vi.fn(() => new Promise(() => {})))
 
-    render(<App />)
+    render(<HealthStatus />)
 
     expect(screen.getByRole('status')).toHaveTextContent('Checking the backend')
   })
@@ -22,7 +22,7 @@ describe('App', () => {
   it('shows the database state and the backend hostname', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(200, { status: 'ok', database: 'ok', hostname: 'abc123' })))
 
-    render(<App />)
+    render(<HealthStatus />)
 
     expect(await screen.findByText(/Database reachable/)).toHaveTextContent('abc123')
     expect(fetch).toHaveBeenCalledWith('/api/health/', expect.anything())
@@ -34,7 +34,7 @@ describe('App', () => {
       vi.fn(async () => jsonResponse(503, { status: 'error', database: 'unreachable', hostname: 'abc123' })),
     )
 
-    render(<App />)
+    render(<HealthStatus />)
 
     expect(await screen.findByRole('alert')).toHaveTextContent('database is unreachable')
   })
@@ -42,7 +42,7 @@ describe('App', () => {
   it('says when the API itself is unreachable', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response('Bad Gateway', { status: 502 })))
 
-    render(<App />)
+    render(<HealthStatus />)
 
     expect(await screen.findByRole('alert')).toHaveTextContent('The backend API is unreachable. The API returned HTTP 502.')
   })
@@ -53,7 +53,7 @@ describe('App', () => {
       .mockRejectedValueOnce(new TypeError('Failed to fetch'))
       .mockResolvedValueOnce(jsonResponse(200, { status: 'ok', database: 'ok', hostname: 'abc123' }))
     vi.stubGlobal('fetch', fetchMock)
-    render(<App />)
+    render(<HealthStatus />)
     expect(await screen.findByRole('alert')).toHaveTextContent('Failed to fetch')
 
     await userEvent.click(screen.getByRole('button', { name: 'Check again' }))
