@@ -23,6 +23,8 @@ DEFAULTS = {
     "WORKSHOP_OFFLINE": "0",
     "WORKSHOP_BIND_ADDRESS": "127.0.0.1",
     "WORKSHOP_HTTP_PORT": "80",
+    # Empty publishes each backend replica on a random free port, which
+    # `docker compose up --scale backend=3` needs: a fixed port fits one container.
     "WORKSHOP_BACKEND_PORT": "8000",
     "WORKSHOP_DB_PORT": "3306",
     "WORKSHOP_JENKINS_PORT": "8080",
@@ -44,7 +46,7 @@ class Settings:
     offline: bool
     bind_address: str
     http_port: int
-    backend_port: int
+    backend_port: int | None
     db_port: int
     jenkins_port: int
     up_timeout: int
@@ -64,13 +66,13 @@ class Settings:
         return f"http://{self.host}:{port}{path}"
 
     @property
-    def published_ports(self) -> dict[str, int]:
-        """Map each setting name to the host port it publishes."""
+    def published_ports(self) -> dict[str, list[int]]:
+        """Map each setting name to the host ports it publishes."""
         return {
-            "WORKSHOP_HTTP_PORT": self.http_port,
-            "WORKSHOP_BACKEND_PORT": self.backend_port,
-            "WORKSHOP_DB_PORT": self.db_port,
-            "WORKSHOP_JENKINS_PORT": self.jenkins_port,
+            "WORKSHOP_HTTP_PORT": [self.http_port],
+            "WORKSHOP_BACKEND_PORT": [self.backend_port] if self.backend_port else [],
+            "WORKSHOP_DB_PORT": [self.db_port],
+            "WORKSHOP_JENKINS_PORT": [self.jenkins_port],
         }
 
 
@@ -105,6 +107,7 @@ def load(env_file: Path = ENV_FILE) -> Settings:
             raise invalid(name, f"a whole number from {low} to {high}")
         return int(text)
 
+
     offline_text = values["WORKSHOP_OFFLINE"][0].strip().lower()
     if offline_text not in TRUE_WORDS | FALSE_WORDS:
         raise invalid("WORKSHOP_OFFLINE", "1 or 0 (also true/false, yes/no, on/off)")
@@ -125,7 +128,11 @@ def load(env_file: Path = ENV_FILE) -> Settings:
         offline=offline_text in TRUE_WORDS,
         bind_address=bind_address,
         http_port=number("WORKSHOP_HTTP_PORT", 1, 65535),
-        backend_port=number("WORKSHOP_BACKEND_PORT", 1, 65535),
+        backend_port=(
+            None
+            if not values["WORKSHOP_BACKEND_PORT"][0].strip()
+            else number("WORKSHOP_BACKEND_PORT", 1, 65535)
+        ),
         db_port=number("WORKSHOP_DB_PORT", 1, 65535),
         jenkins_port=number("WORKSHOP_JENKINS_PORT", 1, 65535),
         up_timeout=number("WORKSHOP_UP_TIMEOUT", 10, 3600),

@@ -87,10 +87,20 @@ def stack_is_ready(docker: DockerClient) -> bool:
     return set(enabled_services(docker)) <= ready
 
 
-def service_url(service: str, settings: Settings) -> str:
+def published_port(container: Container, container_port: str) -> int | None:
+    """Return the host port that container_port ("8000/tcp") is published on, if any."""
+    bindings = (container.network_settings.ports or {}).get(container_port) or []
+    return int(bindings[0]["HostPort"]) if bindings else None
+
+
+def service_url(service: str, settings: Settings, container: Container | None = None) -> str:
+    backend_port = settings.backend_port
+    if container is not None and service == "backend":
+        # Each replica has its own port from the range.
+        backend_port = published_port(container, "8000/tcp") or backend_port
     urls = {
         "nginx": settings.url(settings.http_port),
-        "backend": settings.url(settings.backend_port, "/api/health/"),
+        "backend": settings.url(backend_port, "/api/health/"),
         "db": f"mysql://{settings.host}:{settings.db_port}/workshop",
         "jenkins": settings.url(settings.jenkins_port),
         "frontend": "(through nginx)",
@@ -110,10 +120,11 @@ def status_table(docker: DockerClient, settings: Settings) -> str:
     rows = []
     for container in sorted(project_containers(docker), key=lambda c: c.name):
         service = service_of(container)
-        rows.append([service, container.state.status, health_of(container), service_url(service, settings)])
+        url = service_url(service, settings, container)
+        rows.append([container.name, service, container.state.status, health_of(container), url])
     if not rows:
         return "No container of this project exists. Start the stack with: invoke up"
-    return format_table(["SERVICE", "STATE", "HEALTH", "URL"], rows)
+    return format_table(["CONTAINER", "SERVICE", "STATE", "HEALTH", "URL"], rows)
 
 
 @dataclass
