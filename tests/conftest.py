@@ -1,4 +1,4 @@
-"""Fixtures shared by the suites: the settings and a way to wait for a URL."""
+"""Fixtures shared by the suites: the settings, an API session and a way to wait for a URL."""
 
 from __future__ import annotations
 
@@ -8,11 +8,30 @@ import pytest
 import requests
 
 from infra.taskrunner import settings as settings_module
+from infra.taskrunner import stack
 
 
 @pytest.fixture(scope="session")
 def settings() -> settings_module.Settings:
     return settings_module.load()
+
+
+@pytest.fixture(scope="session")
+def backend_port(settings) -> int:
+    """Return the host port of the first backend container.
+
+    It is WORKSHOP_BACKEND_PORT, unless that is empty and Docker chose a port.
+    """
+    if settings.backend_port:
+        return settings.backend_port
+    docker = stack.client(settings)
+    backends = sorted(
+        (c for c in stack.project_containers(docker) if stack.service_of(c) == "backend"), key=lambda c: c.name
+    )
+    port = stack.published_port(backends[0], "8000/tcp") if backends else None
+    if port is None:
+        pytest.fail("no backend container publishes port 8000; start the stack with: invoke up")
+    return port
 
 
 def describe(response: requests.Response) -> str:
@@ -43,3 +62,35 @@ def get_when_ready(url: str, service: str, timeout: float, retry_statuses=(502, 
                 f"{service} at {url} was not ready after {time.monotonic() - started:.0f} s; last result: {last}"
             )
         time.sleep(1)
+
+
+class ApiSession(requests.Session):
+    """A requests session for the todo API on one base URL, with Django's CSRF token.
+
+    The first GET of /api/todos/ sets the csrftoken cookie; every later
+    request sends it back in the X-CSRFToken header, as the page does.
+    """
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        response = self.get("/api/todos/", timeout=10)
+        assert response.status_code == 200, describe(response)
+        self.headers["X-CSRFToken"] = self.cookies["csrftoken"]
+
+    def request(self, method, url, *args, **kwargs):
+        kwargs.setdefault("timeout", 10)
+        return super().request(method, self.base_url + url, *args, **kwargs)
+
+    def delete_todos_titled(self, prefix: str) -> None:
+        """Delete every todo whose title starts with prefix: a test's leftovers."""
+        for todo in self.get("/api/todos/").json()["todos"]:
+            if todo["title"].startswith(prefix):
+                self.delete(f"/api/todos/{todo['id']}/")
+
+
+@pytest.fixture
+def api(settings) -> ApiSession:
+    """Return an API session through nginx on the published HTTP port."""
+    with ApiSession(settings.url(settings.http_port)) as session:
+        yield session

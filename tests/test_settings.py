@@ -46,6 +46,7 @@ class SettingsLoadTests:
             ("WORKSHOP_HTTP_PORT", "80a"),
             ("WORKSHOP_DB_PORT", "70000"),
             ("WORKSHOP_BACKEND_PORT", "0"),
+            ("WORKSHOP_BACKEND_PORT", "8000-8002"),
             ("WORKSHOP_BIND_ADDRESS", "localhost:80"),
             ("WORKSHOP_OFFLINE", "maybe"),
             ("WORKSHOP_UP_TIMEOUT", "-5"),
@@ -75,14 +76,26 @@ class ComposeDefaultsTests:
         config = docker.compose.config(return_json=True)
 
         published = {
-            name: (port["host_ip"], int(port["published"]))
+            name: (port["host_ip"], port["published"])
             for name, service in config["services"].items()
             for port in service.get("ports", [])
         }
         bind = DEFAULTS["WORKSHOP_BIND_ADDRESS"]
         assert published == {
-            "nginx": (bind, int(DEFAULTS["WORKSHOP_HTTP_PORT"])),
-            "backend": (bind, int(DEFAULTS["WORKSHOP_BACKEND_PORT"])),
-            "db": (bind, int(DEFAULTS["WORKSHOP_DB_PORT"])),
-            "jenkins": (bind, int(DEFAULTS["WORKSHOP_JENKINS_PORT"])),
+            "nginx": (bind, DEFAULTS["WORKSHOP_HTTP_PORT"]),
+            "backend": (bind, DEFAULTS["WORKSHOP_BACKEND_PORT"]),
+            "db": (bind, DEFAULTS["WORKSHOP_DB_PORT"]),
+            "jenkins": (bind, DEFAULTS["WORKSHOP_JENKINS_PORT"]),
         }
+
+    def test_empty_backend_port_publishes_random_port(self, clean_environment, tmp_path):
+        empty_env_file = tmp_path / "empty.env"
+        empty_env_file.write_text("WORKSHOP_BACKEND_PORT=\n")
+        docker = DockerClient(
+            compose_files=[COMPOSE_FILE], compose_project_directory=ROOT, compose_env_files=[empty_env_file]
+        )
+
+        backend = docker.compose.config(return_json=True)["services"]["backend"]
+
+        assert settings_module.load(empty_env_file).backend_port is None
+        assert backend["ports"][0].get("published", "") == ""

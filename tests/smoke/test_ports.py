@@ -45,24 +45,24 @@ class NginxPortTests:
 
 
 class BackendPortTests:
-    def test_health_reports_database_and_hostname(self, settings):
-        response = requests.get(settings.url(settings.backend_port, "/api/health/"), timeout=10)
+    def test_health_reports_database_and_hostname(self, settings, backend_port):
+        response = requests.get(settings.url(backend_port, "/api/health/"), timeout=10)
 
         assert response.status_code == 200, describe(response)
         assert response.json()["database"] == "ok", describe(response)
         assert response.json()["hostname"], describe(response)
 
-    def test_admin_login_page(self, settings):
-        response = requests.get(settings.url(settings.backend_port, "/admin/login/"), timeout=10)
+    def test_admin_login_page(self, settings, backend_port):
+        response = requests.get(settings.url(backend_port, "/admin/login/"), timeout=10)
 
         assert response.status_code == 200, describe(response)
 
-    def test_admin_stylesheet(self, settings):
-        login = requests.get(settings.url(settings.backend_port, "/admin/login/"), timeout=10)
+    def test_admin_stylesheet(self, settings, backend_port):
+        login = requests.get(settings.url(backend_port, "/admin/login/"), timeout=10)
         match = re.search(r'href="(/static/admin/css/base[^"]*\.css)"', login.text)
         assert match, f"no admin stylesheet linked from the login page: {describe(login)}"
 
-        css = requests.get(settings.url(settings.backend_port, match.group(1)), timeout=10)
+        css = requests.get(settings.url(backend_port, match.group(1)), timeout=10)
 
         assert css.status_code == 200, describe(css)
         assert "text/css" in css.headers["Content-Type"], css.headers
