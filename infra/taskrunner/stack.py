@@ -145,7 +145,7 @@ class Problem:
         if self.last_check:
             text += f"\n  Last healthcheck output: {self.last_check}"
         logs = "\n".join(f"    {line}" for line in self.last_logs.splitlines())
-        return text + f"\n  Last lines of its log (invoke logs {self.service}):\n{logs}"
+        return text + f"\n  Last lines of its log (invoke logs --service {self.service}):\n{logs}"
 
 
 def find_problems(docker: DockerClient, log_lines: int = 20) -> list[Problem]:
