@@ -10,13 +10,16 @@ from __future__ import annotations
 import functools
 import shlex
 import sys
-import time
 
 from invoke import Collection, Exit, task
+from python_on_whales.client_config import ClientNotFoundError
 from python_on_whales.exceptions import DockerException
 
-from infra.taskrunner import cleanup, offline, settings as settings_module, stack
+from infra.taskrunner import cleanup, offline, preflight, stack, startup
+from infra.taskrunner import settings as settings_module
+from infra.taskrunner.errors import TaskError, explain_docker_error
 from infra.taskrunner.settings import ROOT, SettingsError
+from infra.taskrunner.startup import announce
 
 TESTS_DIR = ROOT / "tests"
 
@@ -26,7 +29,7 @@ class SuiteFailed(Exception):
 
 
 def reports_errors(function):
-    """Turn the errors a learner can hit into one message and a non-zero exit."""
+    """Turn the errors a learner can hit into one message and a non-zero exit, without a traceback."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
@@ -34,15 +37,14 @@ def reports_errors(function):
             return function(*args, **kwargs)
         except SettingsError as error:
             raise Exit(str(error), code=2) from None
+        except TaskError as error:
+            raise Exit(str(error), code=error.code) from None
         except offline.OfflineBuildError as error:
             raise Exit(f"Building the offline images failed: {error}", code=1) from None
+        except ClientNotFoundError:
+            raise Exit(preflight.PreflightError(preflight.check_docker_cli()).args[0], code=1) from None
         except DockerException as error:
-            command = shlex.join(str(part) for part in error.docker_command)
-            output = (error.stderr or error.stdout or "").strip()
-            message = f"This Docker command failed with exit code {error.return_code}:\n  {command}"
-            if output:
-                message += "\n" + "\n".join(f"  {line}" for line in output.splitlines()[-20:])
-            raise Exit(message, code=1) from None
+            raise Exit(explain_docker_error(error), code=1) from None
 
     return wrapper
 
@@ -51,69 +53,57 @@ def load_settings() -> settings_module.Settings:
     return settings_module.load()
 
 
-def announce(message: str, command: str = "") -> None:
-    """Print a step before it runs, with the docker command it stands for."""
-    print(message, flush=True)
-    if command:
-        print(f"  $ {command}", flush=True)
+def running_container(docker, service: str):
+    """Return the first running container of a service, or raise a TaskError saying how to start it."""
+    for container in sorted(stack.project_containers(docker), key=lambda c: c.name):
+        if stack.service_of(container) == service and container.state.running:
+            return container
+    raise TaskError(f"The {service} service is not running. Start the stack with: invoke up", code=1)
 
 
-def ensure_offline_images(docker, settings) -> None:
-    missing = offline.missing_images(docker)
-    if missing:
-        announce(f"Offline mode: building the missing stand-in images ({', '.join(missing)}).")
-        offline.build_images(docker, settings.ca_bundle, settings.debian_mirror)
+def execute_interactively(docker, service: str, command: list[str]) -> None:
+    """Run a command in a service's container, attached to this terminal.
+
+    Without a terminal (input from a pipe or a file), the command reads
+    standard input, and its output is printed when it ends.
+    """
+    if sys.stdin.isatty():
+        docker.compose.execute(service, command, tty=True)
+    else:
+        sys.stdout.write(docker.compose.execute(service, command, tty=False) or "")
 
 
-def start_stack(settings) -> None:
-    """Generate secrets, build, start and wait; exit with a diagnosis on failure."""
-    docker = stack.client(settings)
-    compose = stack.compose_command(settings)
-    started = time.monotonic()
+@task
+@reports_errors
+def doctor(c):
+    """Check that this machine can run the stack: Docker, Compose, ports, disk, scripts, settings."""
+    checks = [preflight.check_docker_cli()]
+    settings_check, settings = preflight.check_settings()
 
-    created = stack.ensure_secrets()
-    if created:
-        print(f"Generated secrets in .secrets/: {', '.join(created)}")
-    if settings.offline:
-        ensure_offline_images(docker, settings)
+    if checks[0].ok:
+        docker = stack.client(settings) if settings else stack.DockerClient()
+        daemon = preflight.check_daemon(docker)
+        checks.append(daemon)
+        checks += [preflight.check_compose(), preflight.check_buildx()]
+        if daemon.ok:
+            if settings:
+                checks += preflight.check_ports(settings, preflight.ports_held_by_stack(docker, stack.PROJECT))
+            checks.append(preflight.check_disk(docker))
+    checks += [preflight.check_line_endings(), settings_check]
 
-    announce("Building images...", f"{compose} build")
-    try:
-        docker.compose.build()
-    except DockerException as error:
-        raise Exit(
-            f"Building the images failed (exit code {error.return_code}); the failing step "
-            f"and its output are printed above. Fix it, then run `invoke up` again.",
-            code=1,
-        ) from None
-
-    announce(
-        f"Starting the stack and waiting up to {settings.up_timeout} s until every service is healthy...",
-        f"{compose} up --detach --wait --wait-timeout {settings.up_timeout}",
-    )
-    try:
-        docker.compose.up(detach=True, wait=True, wait_timeout=settings.up_timeout)
-    except DockerException:
-        problems = stack.find_problems(docker)
-        details = "\n\n".join(problem.describe() for problem in problems)
-        raise Exit(
-            f"The stack did not become healthy within {settings.up_timeout} s.\n\n{details or 'See the output above.'}\n\n"
-            "Fix the cause and run `invoke up` again; `invoke logs SERVICE` shows a whole log. "
-            "WORKSHOP_UP_TIMEOUT sets the wait in seconds.",
-            code=1,
-        ) from None
-
-    print(f"\nThe stack is up ({time.monotonic() - started:.0f} s):\n")
-    print(stack.status_table(docker, settings))
-    if settings.offline:
-        print("\nJenkins is left out in offline mode: no stand-in image exists for it.")
+    for check in checks:
+        print(check.line())
+    failed = [check for check in checks if not check.ok]
+    if failed:
+        raise Exit(f"\n{len(failed)} of {len(checks)} checks failed; each one's fix is above.", code=1)
+    print(f"\nAll {len(checks)} checks passed.")
 
 
 @task
 @reports_errors
 def up(c):
     """Build and start the stack, wait until every service is healthy, show the URLs."""
-    start_stack(load_settings())
+    startup.start_stack(load_settings())
 
 
 @task
@@ -131,31 +121,94 @@ def down(c):
 @task
 @reports_errors
 def status(c):
-    """Show each service's state, health and URL."""
+    """Show each container's service, state, health and URL."""
     settings = load_settings()
     print(stack.status_table(stack.client(settings), settings))
 
 
 @task(
     help={
-        "service": "the service whose log to show (default: every service)",
+        "service": "the service whose log to show, for example --service backend (default: every service)",
         "follow": "keep printing new lines until Ctrl+C",
         "tail": "how many lines to show from the end of each log (default 100)",
     }
 )
 @reports_errors
 def logs(c, service="", follow=False, tail=100):
-    """Show the logs of the stack's services."""
+    """Show the logs of the stack's services (all of them, or one with --service)."""
     settings = load_settings()
     docker = stack.client(settings)
     services = stack.enabled_services(docker)
     if service and service not in services:
         raise Exit(f"Unknown service {service!r}. The services are: {', '.join(services)}.", code=2)
+    if tail < 0:
+        raise Exit(f"Invalid --tail {tail}: give a number of lines, 0 or more.", code=2)
 
     command = f"{stack.compose_command(settings)} logs --tail {tail}{' --follow' if follow else ''} {service}"
     announce("", command.rstrip())
-    for _, line in docker.compose.logs(service or [], tail=str(tail), follow=follow, stream=True):
-        sys.stdout.write(line.decode(errors="replace"))
+    try:
+        for _, line in docker.compose.logs(service or [], tail=str(tail), follow=follow, stream=True):
+            sys.stdout.write(line.decode(errors="replace"))
+    except KeyboardInterrupt:
+        pass
+
+
+@task(help={"service": "the service to open a shell in: backend, db, frontend, nginx or jenkins"})
+@reports_errors
+def shell(c, service):
+    """Open an interactive shell in a running container of a service (exit with Ctrl+D)."""
+    settings = load_settings()
+    docker = stack.client(settings)
+    services = stack.enabled_services(docker)
+    if service not in services:
+        raise Exit(f"Unknown service {service!r}. The services are: {', '.join(services)}.", code=2)
+    running_container(docker, service)
+
+    # bash where the image has it (Debian-based images), sh otherwise (Alpine).
+    command = ["sh", "-c", "if command -v bash > /dev/null; then exec bash; else exec sh; fi"]
+    announce("", f"{stack.compose_command(settings)} exec {service} {shlex.join(command)}")
+    execute_interactively(docker, service, command)
+
+
+@task
+@reports_errors
+def db_shell(c):
+    """Open the MySQL client in the db container, logged in as the application user."""
+    settings = load_settings()
+    docker = stack.client(settings)
+    running_container(docker, "db")
+
+    # The password goes from the secret file to MYSQL_PWD inside the
+    # container, so it never appears on a command line or in this terminal.
+    script = 'MYSQL_PWD="$(cat /run/secrets/db_password)" exec mysql --user="$MYSQL_USER" "$MYSQL_DATABASE"'
+    announce("", f"{stack.compose_command(settings)} exec db sh -c {shlex.quote(script)}")
+    execute_interactively(docker, "db", ["sh", "-c", script])
+
+
+@task
+@reports_errors
+def jenkins_password(c):
+    """Print Jenkins's initial admin password, which its setup wizard asks for."""
+    settings = load_settings()
+    docker = stack.client(settings)
+    if settings.offline:
+        raise Exit("Jenkins does not run in offline mode: no stand-in image exists for it.", code=1)
+    container = running_container(docker, "jenkins")
+
+    path = "/var/jenkins_home/secrets/initialAdminPassword"
+    announce("", f"{stack.compose_command(settings)} exec jenkins cat {path}")
+    try:
+        password = docker.container.execute(container, ["cat", path])
+    except DockerException as error:
+        if "No such file" in (error.stderr or ""):
+            raise Exit(
+                "Jenkins is already set up: it deletes the initial password when the setup wizard "
+                "finishes. Log in with the admin user created then; to start over, "
+                "`invoke clean` deletes Jenkins's data.",
+                code=1,
+            ) from None
+        raise
+    print(password.strip())
 
 
 @task(
@@ -173,12 +226,17 @@ def clean(c, dry_run=False, keep_offline_images=False, all=False, yes=False):
     docker = stack.client(settings)
     if all and not yes and not dry_run:
         if not sys.stdin.isatty():
-            raise Exit("clean --all prunes the whole machine and needs confirmation; "
-                       "no terminal is attached, so pass --yes to confirm.", code=2)
-        answer = input("clean --all also removes every stopped container, unused network, dangling "
-                       "image and the build cache on this machine, of every project. Continue? [y/N] ")
+            raise Exit(
+                "clean --all prunes the whole machine and needs confirmation, but no terminal is "
+                "attached to ask on. Pass --yes to confirm. Nothing was removed.",
+                code=2,
+            )
+        answer = input(
+            "clean --all also removes every stopped container, unused network, dangling image and "
+            "the build cache on this machine, of every project. Continue? [y/N] "
+        )
         if answer.strip().lower() not in {"y", "yes"}:
-            raise Exit("Nothing removed.", code=1)
+            raise Exit("Nothing was removed.", code=1)
 
     resources = cleanup.find(docker, keep_offline_images=keep_offline_images)
     if resources.is_empty():
@@ -186,6 +244,8 @@ def clean(c, dry_run=False, keep_offline_images=False, all=False, yes=False):
     else:
         print(("Would remove:" if dry_run else "Removing:") + "\n  " + "\n  ".join(resources.describe()))
     if dry_run:
+        if all:
+            print("With --all, `docker system prune --force` would then run.")
         print("Dry run: nothing was removed.")
         return
 
@@ -236,11 +296,11 @@ def test(c, lifecycle=False):
     compose = stack.compose_command(settings)
     if not stack.stack_is_ready(docker):
         print("The stack is not up and healthy; starting it first.")
-        start_stack(settings)
+        startup.start_stack(settings)
 
     def django_tests():
         announce("", f"{compose} exec backend python manage.py test --noinput")
-        container = next(c for c in stack.project_containers(docker) if stack.service_of(c) == "backend")
+        container = running_container(docker, "backend")
         # Only errors from Django's log: the tests send bad requests on purpose.
         command = ["python", "manage.py", "test", "--noinput"]
         stream(docker.container.execute(container, command, envs={"DJANGO_LOG_LEVEL": "ERROR"}, stream=True))
@@ -278,4 +338,6 @@ def test(c, lifecycle=False):
         raise Exit("Some test suites failed; their output is above.", code=1)
 
 
-namespace = Collection(up, down, status, logs, clean, test, offline_images)
+namespace = Collection(
+    doctor, up, status, logs, shell, db_shell, jenkins_password, test, down, clean, offline_images
+)
