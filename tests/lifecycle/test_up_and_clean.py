@@ -8,8 +8,6 @@ suite.
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 import tarfile
 import time
 import uuid
@@ -17,17 +15,15 @@ import uuid
 import pytest
 from python_on_whales import docker
 
-from infra.taskrunner import cleanup
+from tests.taskrunner.runner import invoke
+
+from infra.taskrunner import cleanup, stack
 from infra.taskrunner.settings import ROOT
 from infra.taskrunner.stack import PROJECT, PROJECT_FILTER
 
 pytestmark = pytest.mark.lifecycle
 
 
-def invoke(*arguments: str, cwd=ROOT, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", *arguments], cwd=cwd, capture_output=True, text=True, timeout=timeout
-    )
 
 
 def container_starts() -> dict[str, str]:
@@ -48,6 +44,27 @@ class RepeatedUpTests:
         assert container_starts() == before, result.stdout
         with capsys.disabled():
             print(f"\n  (the second invoke up took {elapsed:.1f} s)")
+
+
+class UnhealthyServiceTests:
+    def test_up_names_service_health_and_log(self, settings):
+        # The nginx image as the database: the container runs, but its
+        # healthcheck's mysql command does not exist, so it never turns healthy.
+        docker = stack.client(settings)
+        nginx_image = docker.compose.config(return_json=True)["services"]["nginx"]["image"]
+        try:
+            result = invoke("up", env={"WORKSHOP_DB_IMAGE": nginx_image, "WORKSHOP_UP_TIMEOUT": "20"})
+
+            assert result.returncode == 1, result.stdout + result.stderr
+            assert "Traceback" not in result.stderr, result.stderr
+            assert "did not become healthy (after" in result.stderr, result.stderr
+            assert "of the 20 s allowed" in result.stderr, result.stderr
+            assert "Service db is running, health: starting" in result.stderr, result.stderr
+            assert "mysql: not found" in result.stderr, result.stderr
+            assert "Last lines of its log (invoke logs --service db)" in result.stderr, result.stderr
+        finally:
+            restored = invoke("up")
+            assert restored.returncode == 0, restored.stdout + restored.stderr
 
 
 @pytest.fixture
