@@ -9,6 +9,12 @@ def is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def bad_request(request, exception):
+    if is_api(request):
+        return JsonResponse({"error": f"Bad request: {exception}"}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def not_found(request, exception):
     if is_api(request):
         return JsonResponse({"error": f"No API endpoint at {request.path}."}, status=404)

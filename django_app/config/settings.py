@@ -32,6 +32,14 @@ def env_list(name: str, default: str) -> list[str]:
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
 DEBUG = os.environ.get("DJANGO_DEBUG", "0").lower() in {"1", "true", "yes"}
 
+# The stack serves plain HTTP, so the HTTPS-only settings stay off, and
+# `manage.py check --deploy` lists exactly their four warnings: security.W004
+# (HSTS), W008 (SSL redirect), W012 and W016 (secure cookies). docs/security.md
+# lists what to set once HTTPS is in front.
+
+# The largest request body Django reads, as nginx's client_max_body_size.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+
 # Host names without ports. The container's own healthcheck calls 127.0.0.1.
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 

@@ -10,13 +10,17 @@ async function fetchHealth() {
   return response.json()
 }
 
-// The backend's health: whether its database runs a query, checked on load
-// and on request.
-export default function HealthStatus() {
+// The backend's health: whether its database runs a query. Checked on load,
+// on request, and again every refreshInterval milliseconds, so that the
+// report follows a database that stops or comes back.
+export default function HealthStatus({ refreshInterval = 5000 }) {
   const [state, setState] = useState({ phase: 'loading' })
 
-  const check = useCallback(async () => {
-    setState({ phase: 'loading' })
+  // A background refresh keeps the current report on screen until the new one arrives.
+  const check = useCallback(async ({ background = false } = {}) => {
+    if (!background) {
+      setState({ phase: 'loading' })
+    }
     try {
       setState({ phase: 'done', health: await fetchHealth() })
     } catch (error) {
@@ -26,13 +30,15 @@ export default function HealthStatus() {
 
   useEffect(() => {
     check()
-  }, [check])
+    const timer = setInterval(() => check({ background: true }), refreshInterval)
+    return () => clearInterval(timer)
+  }, [check, refreshInterval])
 
   return (
     <section aria-labelledby="health-heading" className="health">
       <h2 id="health-heading">Backend health</h2>
       <HealthReport state={state} />
-      <button type="button" onClick={check} disabled={state.phase === 'loading'}>
+      <button type="button" onClick={() => check()} disabled={state.phase === 'loading'}>
         Check again
       </button>
     </section>

@@ -62,3 +62,19 @@ describe('HealthStatus', () => {
     expect(fetchMock).toHaveBeenCalledTimes(2)
   })
 })
+
+describe('HealthStatus refresh', () => {
+  it('follows the database when it comes back', async () => {
+    const fetchMock = vi
+      .fn()
+      .mockResolvedValueOnce(jsonResponse(503, { status: 'error', database: 'unreachable', hostname: 'abc123' }))
+      .mockImplementation(async () => jsonResponse(200, { status: 'ok', database: 'ok', hostname: 'abc123' }))
+    vi.stubGlobal('fetch', fetchMock)
+
+    render(<HealthStatus refreshInterval={50} />)
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('database is unreachable')
+    expect(await screen.findByText(/Database reachable/)).toBeInTheDocument()
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument()
+  })
+})
