@@ -15,7 +15,7 @@ from . import offline, preflight, stack
 from .errors import TaskError, explain_docker_error
 from .settings import Settings
 
-# Seconds between the lines that say which services are still being waited on.
+# Seconds between the progress lines that name the services still being waited on.
 PROGRESS_INTERVAL = 15
 
 
@@ -149,6 +149,12 @@ def unhealthy_stack_error(docker: DockerClient, error: DockerException, elapsed:
     if not problems:
         return TaskError(explain_docker_error(error), code=1)
     details = "\n\n".join(problem.describe() for problem in problems)
+    if any("Access denied for user" in problem.last_logs for problem in problems):
+        details += (
+            "\n\n\"Access denied\" means the passwords in .secrets/ differ from the ones the "
+            "database volume was created with. Put the old .secrets/ files back, or delete the "
+            "database's data with `invoke clean` and run invoke up again."
+        )
     return TaskError(
         f"The stack did not become healthy (after {elapsed:.0f} s of the {settings.up_timeout} s allowed).\n\n"
         f"{details}\n\n"
@@ -158,6 +164,31 @@ def unhealthy_stack_error(docker: DockerClient, error: DockerException, elapsed:
     )
 
 
+DB_SECRETS = ("db_root_password", "db_password")
+
+
+def check_db_secrets(docker: DockerClient) -> None:
+    """Stop before new database passwords are generated for a database that has old ones.
+
+    MySQL stores the passwords when it initialises its volume and ignores
+    the variables afterwards, so new secrets would leave the backend failing
+    with "Access denied" in a restart loop.
+    """
+    missing = [name for name in DB_SECRETS if not (stack.SECRETS_DIR / name).is_file()]
+    volume = f"{stack.PROJECT}_db-data"
+    if missing and docker.volume.exists(volume):
+        raise TaskError(
+            f"The database volume {volume} exists, but .secrets/ has no {' and no '.join(missing)}. "
+            "The database was created with the old passwords; new ones would not match it, and the "
+            "backend would fail with \"Access denied\".\n"
+            "Two ways out:\n"
+            f"  1. Put the old files back into {stack.SECRETS_DIR} (from a backup), then run invoke up.\n"
+            f"  2. Delete the database's data (every todo) with `invoke clean`, or only the volume with "
+            f"`docker volume rm {volume}`, then run invoke up, which creates a new database with new passwords.",
+            code=1,
+        )
+
+
 def start_stack(settings: Settings) -> None:
     """Generate secrets, check the machine, build, start and wait; print the services' table."""
     docker = stack.client(settings)
@@ -165,6 +196,7 @@ def start_stack(settings: Settings) -> None:
     started = time.monotonic()
 
     run_preflight(docker, settings)
+    check_db_secrets(docker)
     created = stack.ensure_secrets()
     if created:
         print(f"Generated secrets in .secrets/: {', '.join(created)}")
