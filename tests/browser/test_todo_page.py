@@ -7,8 +7,6 @@ is not on PATH.
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
 
 import pytest
@@ -16,58 +14,6 @@ import pytest
 from tests.conftest import ApiSession
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-# Headless in a container or CI as root: no sandbox and no GPU. Background
-# networking, updates and sync reach hosts outside this machine, which a
-# test has no business contacting.
-CHROMIUM_ARGUMENTS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    configured = os.environ.get("WORKSHOP_CHROMIUM")
-    if configured:
-        return configured
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        pytest.skip(
-            "no Chromium found (looked for " + ", ".join(CHROMIUM_NAMES) + " on PATH): install one, "
-            "for example `sudo apt-get install chromium`, or set WORKSHOP_CHROMIUM to its path"
-        )
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGUMENTS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture

@@ -70,3 +70,36 @@ class CrudThroughProxyTests:
         response = api.get("/api/todos/")
 
         assert response.headers["X-Backend-Hostname"], dict(response.headers)
+
+
+class HostileInputTests:
+    @pytest.mark.parametrize(
+        "title",
+        [
+            "'; DROP TABLE todos_todo; --",
+            '" OR 1=1 --',
+            "Robert'); DELETE FROM todos_todo WHERE ('1'='1",
+            "Grüße, 日本語, emoji 🐳, RTL שלום",
+        ],
+        ids=["drop-table", "or-true", "delete", "non-ascii"],
+    )
+    def test_title_round_trips_exactly(self, api, title):
+        created = api.post("/api/todos/", json={"title": title})
+        assert created.status_code == 201, describe(created)
+        path = f"/api/todos/{created.json()['id']}/"
+        try:
+            fetched = api.get(path)
+
+            assert fetched.json()["title"] == title, describe(fetched)
+            assert api.get("/api/todos/").status_code == 200
+        finally:
+            api.delete(path)
+
+    @pytest.mark.parametrize(
+        "todo_id", ["abc", "0", "-1", "1.5", "99999999999999999999", "1%27%20OR%201%3D1", "%F0%9F%90%B3"]
+    )
+    def test_invalid_id_returns_json_404(self, api, todo_id):
+        response = api.get(f"/api/todos/{todo_id}/")
+
+        assert response.status_code == 404, describe(response)
+        assert "error" in response.json(), describe(response)
