@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import shlex
 import sys
+from pathlib import Path
 
 from invoke import Collection, Exit, task
 from python_on_whales.client_config import ClientNotFoundError
 from python_on_whales.exceptions import DockerException
 
+from infra.taskrunner import bench as bench_module
 from infra.taskrunner import cleanup, offline, preflight, stack, startup
 from infra.taskrunner import settings as settings_module
 from infra.taskrunner.errors import TaskError, explain_docker_error
@@ -270,6 +272,29 @@ def offline_images(c, force=False):
     offline.build_images(docker, settings.ca_bundle, settings.debian_mirror, force=force)
 
 
+@task(
+    help={
+        "quick": "one run of each figure and 3-second request runs, to finish in under five minutes",
+        "markdown": "also write the results table, as Markdown, to this file",
+    }
+)
+@reports_errors
+def bench(c, quick=False, markdown=""):
+    """Measure builds, rebuilds, start-up, image sizes and request latency on this machine."""
+    settings = load_settings()
+    runs = 1 if quick else 3
+    request_seconds = 3.0 if quick else 10.0
+
+    benchmark = bench_module.Bench(settings, runs=runs, request_seconds=request_seconds, concurrency=8)
+    benchmark.run()
+
+    print("\n" + benchmark.summary() + "\n")
+    print(benchmark.table())
+    if markdown:
+        Path(markdown).write_text(benchmark.summary() + "\n\n" + benchmark.table() + "\n")
+        print(f"\nWrote {markdown}.")
+
+
 def run_suite(name: str, function) -> bool:
     print(f"\n=== {name} ===", flush=True)
     try:
@@ -339,5 +364,5 @@ def test(c, lifecycle=False):
 
 
 namespace = Collection(
-    doctor, up, status, logs, shell, db_shell, jenkins_password, test, down, clean, offline_images
+    doctor, up, status, logs, shell, db_shell, jenkins_password, test, bench, down, clean, offline_images
 )

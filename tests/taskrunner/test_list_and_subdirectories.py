@@ -9,7 +9,7 @@ from tests.taskrunner.runner import invoke, output_of
 
 TASKS = [
     "doctor", "up", "status", "logs", "shell", "db-shell", "jenkins-password",
-    "test", "down", "clean", "offline-images",
+    "test", "bench", "down", "clean", "offline-images",
 ]
 
 
