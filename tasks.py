@@ -72,7 +72,8 @@ def execute_interactively(docker, service: str, command: list[str]) -> None:
     if sys.stdin.isatty():
         docker.compose.execute(service, command, tty=True)
     else:
-        sys.stdout.write(docker.compose.execute(service, command, tty=False) or "")
+        output = docker.compose.execute(service, command, tty=False) or ""
+        print(output)
 
 
 @task
@@ -190,7 +191,7 @@ def db_shell(c):
 @task
 @reports_errors
 def jenkins_password(c):
-    """Print Jenkins's initial admin password, which its setup wizard asks for."""
+    """Print Jenkins's initial admin password, which its setup wizard requests."""
     settings = load_settings()
     docker = stack.client(settings)
     if settings.offline:

@@ -28,7 +28,7 @@ class BackendHostnameMiddleware:
 class DatabaseUnavailableMiddleware:
     """Turn a lost database connection during an API request into a JSON 503.
 
-    The database may be restarting, so a 503 asks the client to try again,
+    The database may be restarting, so a 503 lets the client try again,
     where an unhandled error would be a 500. Other database errors stay 500s.
     """
 

@@ -2,8 +2,9 @@ import socket
 from io import StringIO
 
 from django.core.management import call_command
-from django.db import connection
 from django.test import TestCase, TransactionTestCase
+
+from .testing import database_unreachable
 
 
 class HealthEndpointTests(TransactionTestCase):
@@ -15,16 +16,8 @@ class HealthEndpointTests(TransactionTestCase):
         self.assertEqual(response.json()["hostname"], socket.gethostname())
 
     def test_returns_503_when_database_unreachable(self):
-        # Point the real connection at a closed port, so the query really fails.
-        original_port = connection.settings_dict["PORT"]
-        connection.close()
-        connection.settings_dict["PORT"] = "1"
-        try:
+        with database_unreachable():
             response = self.client.get("/api/health/")
-        finally:
-            connection.close()
-            connection.settings_dict["PORT"] = original_port
-            connection.connect()
 
         self.assertEqual(response.status_code, 503, response.content)
         self.assertEqual(response.json()["database"], "unreachable")

@@ -1,8 +1,9 @@
 import json
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client, TestCase, TransactionTestCase
+
+from health.testing import database_unreachable
 
 from .models import TITLE_MAX_LENGTH, Todo
 
@@ -272,16 +273,8 @@ class TodoAdminTests(TestCase):
 
 class DatabaseUnavailableTests(TransactionTestCase):
     def test_list_returns_503_when_database_unreachable(self):
-        # Point the real connection at a closed port, so the query really fails.
-        original_port = connection.settings_dict["PORT"]
-        connection.close()
-        connection.settings_dict["PORT"] = "1"
-        try:
+        with database_unreachable():
             response = self.client.get("/api/todos/")
-        finally:
-            connection.close()
-            connection.settings_dict["PORT"] = original_port
-            connection.connect()
 
         self.assertEqual(response.status_code, 503, response.content)
         self.assertIn("database is unavailable", response.json()["error"])

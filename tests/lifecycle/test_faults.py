@@ -1,6 +1,6 @@
 """Faults against the live stack: a stopped database, a killed backend, restarts, lost secrets.
 
-Each test breaks something for real and checks that the stack says so
+Each test breaks something for real and checks that the stack reports it
 clearly and recovers. They run with --lifecycle, before the tests that
 delete the stack.
 """

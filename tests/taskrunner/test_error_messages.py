@@ -1,8 +1,8 @@
 """Each failure a learner can hit ends in one message with the fix, a non-zero exit and no traceback.
 
-Every failure here is real: a PATH without docker, a socket that does not
-exist, a user without access to the socket, a loopback port held by a real
-listener, an invalid settings file, and a build whose base image is missing.
+Every failure here is real. PATH has no docker, the socket does not exist,
+the user may not use the socket, a real listener holds the loopback port,
+the settings file is invalid, or the build's base image is missing.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class PortInUseTests:
 
 class SettingsFileTests:
     def test_invalid_port_in_env_file(self, tmp_path):
-        # A copy of the task runner whose .env holds a bad port, so the real .env stays as it is.
+        # A copy of the task runner whose .env contains a bad port, so the real .env stays as it is.
         copy = tmp_path / "repo"
         shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
             ".git", ".venv", "node_modules", ".secrets", ".pytest_cache", "__pycache__"))
