@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from invoke import Collection, Exit, task
+from python_on_whales import DockerClient
 from python_on_whales.client_config import ClientNotFoundError
 from python_on_whales.exceptions import DockerException
 
@@ -41,18 +42,13 @@ def reports_errors(function):
             raise Exit(str(error), code=2) from None
         except TaskError as error:
             raise Exit(str(error), code=error.code) from None
-        except offline.OfflineBuildError as error:
-            raise Exit(f"Building the offline images failed: {error}", code=1) from None
         except ClientNotFoundError:
-            raise Exit(preflight.PreflightError(preflight.check_docker_cli()).args[0], code=1) from None
+            missing_docker = preflight.PreflightError(preflight.check_docker_cli())
+            raise Exit(str(missing_docker), code=missing_docker.code) from None
         except DockerException as error:
             raise Exit(explain_docker_error(error), code=1) from None
 
     return wrapper
-
-
-def load_settings() -> settings_module.Settings:
-    return settings_module.load()
 
 
 def running_container(docker, service: str):
@@ -84,10 +80,10 @@ def doctor(c):
     settings_check, settings = preflight.check_settings()
 
     if checks[0].ok:
-        docker = stack.client(settings) if settings else stack.DockerClient()
+        docker = stack.client(settings) if settings else DockerClient()
         daemon = preflight.check_daemon(docker)
         checks.append(daemon)
-        checks += [preflight.check_compose(), preflight.check_buildx()]
+        checks += [preflight.check_compose(docker), preflight.check_buildx(docker)]
         if daemon.ok:
             if settings:
                 checks += preflight.check_ports(settings, preflight.ports_held_by_stack(docker, stack.PROJECT))
@@ -106,14 +102,14 @@ def doctor(c):
 @reports_errors
 def up(c):
     """Build and start the stack, wait until every service is healthy, show the URLs."""
-    startup.start_stack(load_settings())
+    startup.start_stack(settings_module.load())
 
 
 @task
 @reports_errors
 def down(c):
     """Stop and remove the stack's containers; keep the data volumes."""
-    settings = load_settings()
+    settings = settings_module.load()
     docker = stack.client(settings)
 
     announce("Stopping the stack...", f"{stack.compose_command(settings)} down --remove-orphans")
@@ -125,7 +121,7 @@ def down(c):
 @reports_errors
 def status(c):
     """Show each container's service, state, health and URL."""
-    settings = load_settings()
+    settings = settings_module.load()
     print(stack.status_table(stack.client(settings), settings))
 
 
@@ -139,7 +135,7 @@ def status(c):
 @reports_errors
 def logs(c, service="", follow=False, tail=100):
     """Show the logs of the stack's services (all of them, or one with --service)."""
-    settings = load_settings()
+    settings = settings_module.load()
     docker = stack.client(settings)
     services = stack.enabled_services(docker)
     if service and service not in services:
@@ -160,7 +156,7 @@ def logs(c, service="", follow=False, tail=100):
 @reports_errors
 def shell(c, service):
     """Open an interactive shell in a running container of a service (exit with Ctrl+D)."""
-    settings = load_settings()
+    settings = settings_module.load()
     docker = stack.client(settings)
     services = stack.enabled_services(docker)
     if service not in services:
@@ -177,7 +173,7 @@ def shell(c, service):
 @reports_errors
 def db_shell(c):
     """Open the MySQL client in the db container, logged in as the application user."""
-    settings = load_settings()
+    settings = settings_module.load()
     docker = stack.client(settings)
     running_container(docker, "db")
 
@@ -192,7 +188,7 @@ def db_shell(c):
 @reports_errors
 def jenkins_password(c):
     """Print Jenkins's initial admin password, which its setup wizard requests."""
-    settings = load_settings()
+    settings = settings_module.load()
     docker = stack.client(settings)
     if settings.offline:
         raise Exit("Jenkins does not run in offline mode: no stand-in image exists for it.", code=1)
@@ -225,7 +221,7 @@ def jenkins_password(c):
 @reports_errors
 def clean(c, dry_run=False, keep_offline_images=False, all=False, yes=False):
     """Remove this project's containers, networks, volumes and images, and nothing else."""
-    settings = load_settings()
+    settings = settings_module.load()
     docker = stack.client(settings)
     if all and not yes and not dry_run:
         if not sys.stdin.isatty():
@@ -268,7 +264,7 @@ def clean(c, dry_run=False, keep_offline_images=False, all=False, yes=False):
 @reports_errors
 def offline_images(c, force=False):
     """Build offline mode's stand-in base images from Debian packages (needs debootstrap, root)."""
-    settings = load_settings()
+    settings = settings_module.load()
     docker = stack.client(settings)
     offline.build_images(docker, settings.ca_bundle, settings.debian_mirror, force=force)
 
@@ -282,7 +278,7 @@ def offline_images(c, force=False):
 @reports_errors
 def bench(c, quick=False, markdown=""):
     """Measure builds, rebuilds, start-up, image sizes and request latency on this machine."""
-    settings = load_settings()
+    settings = settings_module.load()
     runs = 1 if quick else 3
     request_seconds = 3.0 if quick else 10.0
 
@@ -317,7 +313,7 @@ def stream(lines) -> None:
 @reports_errors
 def test(c, lifecycle=False):
     """Run every test suite against the stack, starting the stack first if needed."""
-    settings = load_settings()
+    settings = settings_module.load()
     docker = stack.client(settings)
     compose = stack.compose_command(settings)
     if not stack.stack_is_ready(docker):

@@ -17,6 +17,7 @@ from pathlib import Path
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
+from .errors import TaskError
 from .settings import ROOT
 
 SUITE = "trixie"
@@ -50,8 +51,11 @@ CA_VARIABLES = (
 )
 
 
-class OfflineBuildError(RuntimeError):
+class OfflineBuildError(TaskError):
     """Building the stand-in images failed. The message contains the cause and the fix."""
+
+    def __init__(self, message: str):
+        super().__init__(f"Building the offline images failed: {message}", code=1)
 
 
 def missing_images(docker: DockerClient) -> list[str]:

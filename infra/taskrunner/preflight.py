@@ -125,9 +125,11 @@ def check_daemon(docker: DockerClient) -> Check:
     return Check("Docker daemon", True, f"reachable, Docker Engine {info.server_version}")
 
 
-def check_compose() -> Check:
-    result = run_quietly(["docker", "compose", "version", "--short"])
-    if result.returncode != 0:
+def check_compose(docker: DockerClient) -> Check:
+    try:
+        version_output = docker.compose.version()
+    except DockerException as error:
+        # docker-compose v1 is a separate program, not a docker command, so it is probed directly.
         legacy = run_quietly(["docker-compose", "--version"])
         legacy_version = parse_version(legacy.stdout) if legacy.returncode == 0 else None
         if legacy_version and legacy_version[0] < 2:
@@ -143,29 +145,30 @@ def check_compose() -> Check:
         return Check(
             "Docker Compose",
             False,
-            f"`docker compose` does not run: {(result.stderr or result.stdout).strip()[-200:]}",
+            f"`docker compose` does not run: {((error.stderr or '') + (error.stdout or '')).strip()[-200:]}",
             "install Compose v2 or later as the `docker compose` plugin: the docker-compose-plugin "
             "package from Docker's repository, your distribution's docker-compose-v2 or docker-compose "
             "package, or Docker Desktop",
         )
 
-    version = parse_version(result.stdout)
+    version = parse_version(version_output)
     if version is None or version < MIN_COMPOSE:
         return Check(
             "Docker Compose",
             False,
-            f"version {result.stdout.strip()} is older than {version_text(MIN_COMPOSE)}, which "
+            f"{version_output.strip()} is older than {version_text(MIN_COMPOSE)}, which "
             "`docker compose up --wait` needs",
             "update the Compose plugin (docker-compose-plugin) or Docker Desktop",
         )
-    return Check("Docker Compose", True, f"version {result.stdout.strip()}")
+    return Check("Docker Compose", True, version_output.strip())
 
 
-def check_buildx() -> Check:
-    result = run_quietly(["docker", "buildx", "version"])
-    if result.returncode != 0:
+def check_buildx(docker: DockerClient) -> Check:
+    try:
+        version_output = docker.buildx.version()
+    except DockerException:
         return Check("Docker buildx", True, "not installed, so Compose builds with the classic builder")
-    version = parse_version(result.stdout)
+    version = parse_version(str(version_output))
     if version is not None and version < MIN_BUILDX:
         return Check(
             "Docker buildx",
@@ -174,7 +177,7 @@ def check_buildx() -> Check:
             "Compose needs to build (\"compose build requires buildx 0.17 or later\")",
             "update the buildx plugin (docker-buildx-plugin) or Docker Desktop",
         )
-    return Check("Docker buildx", True, result.stdout.strip())
+    return Check("Docker buildx", True, str(version_output).strip())
 
 
 def process_listening_on(port: int) -> str:

@@ -29,7 +29,11 @@ def announce(message: str, command: str = "") -> None:
 
 def run_preflight(docker: DockerClient, settings: Settings) -> None:
     """Stop at the first failed check, before anything is built or started."""
-    for check in (preflight.check_docker_cli, lambda: preflight.check_daemon(docker), preflight.check_compose):
+    for check in (
+        preflight.check_docker_cli,
+        lambda: preflight.check_daemon(docker),
+        lambda: preflight.check_compose(docker),
+    ):
         result = check()
         if not result.ok:
             raise preflight.PreflightError(result)
