@@ -42,28 +42,36 @@ def describe(response: requests.Response) -> str:
     return f"HTTP {response.status_code} from {response.url}: {body!r}"
 
 
-def get_when_ready(url: str, service: str, timeout: float, retry_statuses=(502, 503, 504)) -> requests.Response:
-    """GET url until the status is not in retry_statuses, or fail at the deadline.
+def poll_until(url: str, accept, service: str, timeout: float, expected: str) -> tuple[requests.Response, float]:
+    """GET url until accept(response) is true; return the response and the seconds it took.
 
-    Connection errors count as not ready. The failure message names the
-    service, the URL, the seconds waited and the last response or error.
+    Connection errors count as not yet. At the deadline the test fails with
+    the service, the URL, what was expected, the seconds waited and the last
+    response or error.
     """
-    deadline = time.monotonic() + timeout
     started = time.monotonic()
     last = "no response yet"
     while True:
         try:
             response = requests.get(url, timeout=5)
-            if response.status_code not in retry_statuses:
-                return response
+            if accept(response):
+                return response, time.monotonic() - started
             last = describe(response)
         except requests.RequestException as error:
             last = f"{type(error).__name__}: {error}"
-        if time.monotonic() >= deadline:
+        if time.monotonic() - started >= timeout:
             pytest.fail(
-                f"{service} at {url} was not ready after {time.monotonic() - started:.0f} s; last result: {last}"
+                f"{service} at {url} did not {expected} within {timeout:.0f} s; last result: {last}"
             )
-        time.sleep(1)
+        time.sleep(0.5)
+
+
+def get_when_ready(url: str, service: str, timeout: float, retry_statuses=(502, 503, 504)) -> requests.Response:
+    """GET url until the status is not in retry_statuses (the service is still starting)."""
+    response, _ = poll_until(
+        url, lambda r: r.status_code not in retry_statuses, service, timeout, "become ready"
+    )
+    return response
 
 
 class ApiSession(requests.Session):

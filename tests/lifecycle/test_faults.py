@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import time
 import uuid
 
 import pytest
@@ -18,27 +17,16 @@ import requests
 
 from infra.taskrunner import stack
 from infra.taskrunner.stack import SECRETS_DIR
-from tests.conftest import ApiSession, describe
+from tests.conftest import ApiSession, describe, poll_until
 from tests.taskrunner.runner import invoke, output_of
 
 pytestmark = pytest.mark.lifecycle
 
 
-def poll(url: str, expected_status: int, timeout: float) -> tuple[requests.Response | None, float]:
+def poll(url: str, expected_status: int, timeout: float) -> tuple[requests.Response, float]:
     """GET url until it returns expected_status; return the response and the seconds it took."""
-    started = time.monotonic()
-    last = None
-    while time.monotonic() - started < timeout:
-        try:
-            last = requests.get(url, timeout=5)
-            if last.status_code == expected_status:
-                return last, time.monotonic() - started
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    pytest.fail(
-        f"{url} did not return {expected_status} within {timeout:.0f} s; "
-        f"last: {describe(last) if last is not None else 'no response'}"
+    return poll_until(
+        url, lambda r: r.status_code == expected_status, "the stack", timeout, f"return {expected_status}"
     )
 
 
@@ -105,39 +93,42 @@ class BackendKilledTests:
         assert backend_container(docker).restart_count > restarts_before
 
 
+def create_todo(settings, title: str) -> int:
+    with ApiSession(settings.url(settings.http_port)) as api:
+        created = api.post("/api/todos/", json={"title": title})
+        assert created.status_code == 201, describe(created)
+        return created.json()["id"]
+
+
+def assert_todo_kept_then_delete(settings, todo_id: int, title: str) -> None:
+    with ApiSession(settings.url(settings.http_port)) as api:
+        fetched = api.get(f"/api/todos/{todo_id}/")
+        assert fetched.status_code == 200, describe(fetched)
+        assert fetched.json()["title"] == title
+        api.delete_todos_titled(title)
+
+
 class DataSurvivalTests:
     def test_todo_survives_down_and_up(self, settings):
         title = f"survivor {uuid.uuid4().hex[:8]}"
-        with ApiSession(settings.url(settings.http_port)) as api:
-            created = api.post("/api/todos/", json={"title": title})
-            assert created.status_code == 201, describe(created)
+        todo_id = create_todo(settings, title)
 
         down = invoke("down")
         assert down.returncode == 0, output_of(down)
         up = invoke("up", timeout=900)
         assert up.returncode == 0, output_of(up)
 
-        with ApiSession(settings.url(settings.http_port)) as api:
-            fetched = api.get(f"/api/todos/{created.json()['id']}/")
-            assert fetched.status_code == 200, describe(fetched)
-            assert fetched.json()["title"] == title
-            api.delete_todos_titled(title)
+        assert_todo_kept_then_delete(settings, todo_id, title)
 
     def test_todo_survives_rebuilding_images(self, docker, settings):
         title = f"rebuild survivor {uuid.uuid4().hex[:8]}"
-        with ApiSession(settings.url(settings.http_port)) as api:
-            created = api.post("/api/todos/", json={"title": title})
-            assert created.status_code == 201, describe(created)
+        todo_id = create_todo(settings, title)
 
         docker.compose.build(cache=False, quiet=True)
         up = invoke("up", timeout=900)
         assert up.returncode == 0, output_of(up)
 
-        with ApiSession(settings.url(settings.http_port)) as api:
-            fetched = api.get(f"/api/todos/{created.json()['id']}/")
-            assert fetched.status_code == 200, describe(fetched)
-            assert fetched.json()["title"] == title
-            api.delete_todos_titled(title)
+        assert_todo_kept_then_delete(settings, todo_id, title)
 
 
 class LostSecretsTests:

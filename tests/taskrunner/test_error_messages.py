@@ -1,8 +1,8 @@
 """Each failure a learner can hit ends in one message with the fix, a non-zero exit and no traceback.
 
 Every failure here is real. PATH has no docker, the socket does not exist,
-the user may not use the socket, a real listener holds the loopback port,
-the settings file is invalid, or the build's base image is missing.
+the user may not use the socket, a real listener is bound to the loopback
+port, the settings file is invalid, or the build's base image is missing.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -109,13 +110,18 @@ class ComposeVersionTests:
         assert "`docker compose` plugin" in result.stderr, output_of(result)
 
 
+@contextmanager
+def listening_port():
+    """Yield a free loopback port with a real listener bound to it."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
 class PortInUseTests:
     def test_up_names_port_and_setting(self):
-        with socket.socket() as listener:
-            listener.bind(("127.0.0.1", 0))
-            listener.listen()
-            port = listener.getsockname()[1]
-
+        with listening_port() as port:
             result = invoke("up", env={"WORKSHOP_HTTP_PORT": str(port)})
 
         assert_clean_failure(result)
@@ -124,11 +130,7 @@ class PortInUseTests:
         assert "python" in result.stderr, output_of(result)
 
     def test_doctor_lists_port_in_use(self):
-        with socket.socket() as listener:
-            listener.bind(("127.0.0.1", 0))
-            listener.listen()
-            port = listener.getsockname()[1]
-
+        with listening_port() as port:
             result = invoke("doctor", env={"WORKSHOP_DB_PORT": str(port)})
 
         assert_clean_failure(result)
