@@ -332,11 +332,11 @@ def test(c, lifecycle=False):
         docker.compose.build(["frontend-tests"], quiet=True)
         stream(docker.compose.run("frontend-tests", remove=True, tty=False, stream=True))
 
-    def pytest_suite(marker: str):
+    def pytest_suite(marker: str, env: dict[str, str] | None = None):
         def run():
             command = [sys.executable, "-m", "pytest", str(TESTS_DIR), "-v", "-m", marker]
             announce("", shlex.join(command))
-            result = c.run(shlex.join(command), warn=True, pty=False)
+            result = c.run(shlex.join(command), warn=True, pty=False, env=env or {})
             if result.failed:
                 raise SuiteFailed(result.exited)
 
@@ -345,10 +345,15 @@ def test(c, lifecycle=False):
     suites = {
         "Django tests (against the live database)": django_tests,
         "Vitest tests": vitest_tests,
-        "Smoke and browser tests (published ports)": pytest_suite("not lifecycle"),
+        "Smoke and browser tests (published ports)": pytest_suite("not lifecycle and not docs"),
     }
     if lifecycle:
         suites["Lifecycle tests (restart, clean)"] = pytest_suite("lifecycle")
+    # Last, because the walkthrough stops and restarts the stack. Its commands
+    # that delete the stack's data run only with --lifecycle.
+    suites["Docs test (every command of the walkthrough in docs/)"] = pytest_suite(
+        "docs", {"WORKSHOP_TEST_LIFECYCLE": "1" if lifecycle else "0"}
+    )
     results = {name: run_suite(name, function) for name, function in suites.items()}
 
     print("\n=== Summary ===")

@@ -34,6 +34,18 @@ STAND_INS = {
 }
 ALL_IMAGES = [BASE_IMAGE, *STAND_INS]
 
+# The official image that each stand-in replaces. The walkthrough's pages
+# name the official images; in offline mode the docs test runs their
+# commands with these stand-ins instead. Jenkins has none.
+OFFICIAL_TO_STAND_IN = {
+    "python:3.13-slim": f"{REPOSITORY_PREFIX}python:3.13",
+    "python:3.13": f"{REPOSITORY_PREFIX}python:3.13",
+    "node:20": f"{REPOSITORY_PREFIX}node:20",
+    "nginx:1.30-alpine": f"{REPOSITORY_PREFIX}nginx:1.26",
+    "mysql:8.4": f"{REPOSITORY_PREFIX}mariadb:11.8",
+    "debian:trixie-slim": BASE_IMAGE,
+}
+
 # The label that marks every image this project builds, so that cleaning up
 # finds them and nothing else.
 PROJECT_LABEL = "org.docker-workshop.project"

@@ -1,0 +1,107 @@
+"""The docs test's own rules: how pages are read, how output is matched, how failures read."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from . import walkthrough
+
+
+def write_page(folder, text: str) -> list[walkthrough.Command]:
+    (folder / "page.md").write_text(text)
+    return walkthrough.read_page("page.md", docs=folder)
+
+
+def terminal(tmp_path, offline_mode=False) -> walkthrough.Terminal:
+    return walkthrough.Terminal(Path(tempfile.mkdtemp(dir=tmp_path)), offline_mode)
+
+
+def test_a_wrong_command_fails_naming_the_page_the_line_and_the_command(tmp_path):
+    commands = write_page(tmp_path, "# Page\n\n```console\n$ ls --no-such-flag\n```\n")
+    problem = terminal(tmp_path).check(commands[0])
+    assert problem is not None
+    assert problem.startswith("docs/page.md:4: the command exited with code 2"), problem
+    assert "$ ls --no-such-flag" in problem, problem
+
+
+def test_a_changed_command_of_a_real_page_fails_naming_that_page(tmp_path):
+    """Break the first docker command of the CLI chapter, as a typo would."""
+    if shutil.which("docker") is None:
+        pytest.skip("the docker CLI is not installed")
+    shutil.copy(walkthrough.DOCS / "03-docker-cli.md", tmp_path)
+    original = next(c for c in walkthrough.read_page("03-docker-cli.md") if c.text.startswith("docker "))
+    page = tmp_path / "03-docker-cli.md"
+    page.write_text(page.read_text().replace(f"$ {original.text}", "$ docker verison", 1))
+    broken = next(c for c in walkthrough.read_page("03-docker-cli.md", docs=tmp_path) if c.line == original.line)
+    problem = terminal(tmp_path).check(broken)
+    assert problem is not None
+    assert problem.startswith(f"docs/03-docker-cli.md:{original.line}: "), problem
+    assert "$ docker verison" in problem, problem
+
+
+def test_shown_output_is_matched_in_order_with_wildcards(tmp_path):
+    page = "```console\n$ printf 'id 1234\\nsize 5MB\\n  spaced    out\\n'\nid ...\n...\nspaced out\n```\n"
+    assert terminal(tmp_path).check(write_page(tmp_path, page)[0]) is None
+
+    out_of_order = "```console\n$ printf 'first\\nsecond\\n'\nsecond\nfirst\n```\n"
+    problem = terminal(tmp_path).check(write_page(tmp_path, out_of_order)[0])
+    assert "the output lacks the line the page shows as 'first'" in problem, problem
+
+
+def test_variables_and_the_folder_carry_over_between_commands(tmp_path):
+    page = (
+        "```console\n"
+        "$ GREETING=hello && mkdir -p carried && cd carried\n"
+        "$ echo \"$GREETING from $(basename \"$PWD\")\"\n"
+        "hello from carried\n"
+        "$ echo continued \\\n"
+        "    line\n"
+        "continued line\n"
+        "```\n"
+    )
+    shell = terminal(tmp_path)
+    shell.folder.write_text(str(tmp_path))
+    for command in write_page(tmp_path, page):
+        assert shell.check(command) is None
+
+
+def test_directives_apply_to_the_next_block_only(tmp_path):
+    page = (
+        "<!-- docs-test fails -->\n\n"
+        "```console\n$ false\n```\n\n"
+        "```console\n$ true\n```\n"
+    )
+    failing, passing = write_page(tmp_path, page)
+    assert "fails" in failing.directives
+    assert passing.directives == {}
+    shell = terminal(tmp_path)
+    assert shell.check(failing) is None
+    assert shell.check(passing) is None
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("```sh\n$ ls\n```\n", "write commands in ```console blocks"),
+        ("<!-- docs-test skip -->\n```console\n$ ls\n```\n", "needs a reason"),
+        ("<!-- docs-test skipp: typo -->\n```console\n$ ls\n```\n", "unknown docs-test directive 'skipp'"),
+        ("<!-- docs-test skip: why -->\n\nSome text.\n", "no ```console block follows"),
+        ("```console\noutput first\n```\n", "output before the first command"),
+    ],
+)
+def test_pages_that_break_the_rules_are_refused(tmp_path, text, message):
+    with pytest.raises(walkthrough.PageError, match="docs/page.md:") as error:
+        write_page(tmp_path, text)
+    assert message in str(error.value)
+
+
+def test_offline_mode_names_the_stand_ins_and_only_whole_image_names():
+    text = "docker run python:3.13 && docker run python:3.13-slim && docker run nginx:1.30-alpine-x"
+    assert walkthrough.stand_in_names(text) == (
+        "docker run workshop-offline/python:3.13 && docker run workshop-offline/python:3.13"
+        " && docker run nginx:1.30-alpine-x"
+    )
