@@ -33,7 +33,11 @@ from .errors import TaskError
 from .settings import ROOT, Settings
 
 BENCH_PREFIX = f"{stack.PROJECT}-bench-"
-NAIVE_DOCKERFILE = ROOT / "infra/bench/naive-django.Dockerfile"
+# The Dockerfiles of the walkthrough's chapter 6, from the naive one that many
+# tutorials show (the first) to one like django_app/Dockerfile (the last).
+# Each takes its base image as the build argument PYTHON_IMAGE.
+DOCKERFILE_STEPS = sorted((ROOT / "docs/dockerfile-steps").glob("*.Dockerfile"))
+NAIVE_DOCKERFILE = DOCKERFILE_STEPS[0]
 # The one-line edits that the rebuild figures make, in a copy of the build
 # context: a comment in a Django view, and the heading of the React page (a
 # comment would not do there, because the build strips comments and the
@@ -101,6 +105,14 @@ def build(docker: DockerClient, context: Path, tag: str, args: dict, cache: bool
     )
 
 
+def step_base_image(dockerfile: Path) -> str:
+    """The default of a step Dockerfile's PYTHON_IMAGE argument: the official image it names."""
+    match = re.search(r"^ARG PYTHON_IMAGE=(\S+)$", dockerfile.read_text(), re.MULTILINE)
+    if match is None:
+        raise TaskError(f"{dockerfile} has no `ARG PYTHON_IMAGE=...` line, which the bench reads its base image from")
+    return match.group(1)
+
+
 def new_layers(before, after) -> int:
     """Count the layers of the after image that the before image did not have."""
     return len(set(after.root_fs.layers) - set(before.root_fs.layers))
@@ -119,6 +131,7 @@ class Bench:
         self.request_seconds = request_seconds
         self.concurrency = concurrency
         self.figures: list[Figure] = []
+        self.steps: list[tuple[str, str, Figure, Figure, Figure]] = []
         self.builds = build_settings(self.docker)
 
     def figure(self, name: str, unit: str, target: float | None = None) -> Figure:
@@ -284,7 +297,7 @@ class Bench:
         context = Path(spec["context"])
         # The full Python image, as the tutorials use; offline mode has one Python image for both.
         base = spec["args"]["PYTHON_IMAGE"] if self.settings.offline else "python:3.13"
-        args = {"NAIVE_PYTHON_IMAGE": base}
+        args = {"PYTHON_IMAGE": base}
         naive_size = self.figure("Naive Django image: size", "MB")
         self.say("Naive Django image: cold build...")
         image = build(self.docker, context, f"{BENCH_PREFIX}naive-django", args, cache=False, file=NAIVE_DOCKERFILE)
@@ -297,12 +310,49 @@ class Bench:
         rebuild_ratio = self.figure("Our rebuild time as a share of the naive one's", "x")
         rebuild_ratio.samples.append(our_rebuild.median / naive_rebuild.median)
 
+    # The Dockerfile steps of the walkthrough's chapter 6
+
+    def dockerfile_steps(self) -> None:
+        """Measure each step's image size and its rebuild after a one-line change.
+
+        The builds use the cache, as a learner's do: the figure that matters
+        is what a code change costs once the image exists.
+        """
+        context = ROOT / "django_app"
+        for dockerfile in DOCKERFILE_STEPS:
+            step = dockerfile.name.removesuffix(".Dockerfile")
+            base = step_base_image(dockerfile)
+            args = {"PYTHON_IMAGE": offline.OFFICIAL_TO_STAND_IN[base] if self.settings.offline else base}
+            self.say(f"Step {step}: building on {args['PYTHON_IMAGE']}...")
+            image = build(self.docker, context, f"{BENCH_PREFIX}step-{step}", args, file=dockerfile)
+            size = self.figure(f"Image size, step {step}", "MB")
+            size.samples.append(image.size / 1e6)
+            rebuild, layers = self.rebuilds_after_edit(
+                "backend", context, *DJANGO_EDIT, args, file=dockerfile, label=f"step {step}"
+            )
+            self.steps.append((step, args["PYTHON_IMAGE"], size, rebuild, layers))
+
+    def steps_table(self) -> str:
+        header = ["step", "base image", "image size", "rebuild after a one-line change", "layers rebuilt"]
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for step, base, size, rebuild, layers in self.steps:
+            cells = [step, f"`{base}`", size.row()[1], rebuild.row()[1], layers.row()[1]]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+    def prepare(self) -> None:
+        if self.settings.offline and offline.missing_images(self.docker):
+            offline.build_images(self.docker, self.settings.ca_bundle, self.settings.debian_mirror)
+
+    def run_dockerfile_steps(self) -> None:
+        started = time.monotonic()
+        self.prepare()
+        self.dockerfile_steps()
+        self.elapsed = time.monotonic() - started
+
     def run(self) -> None:
         started = time.monotonic()
-        if self.settings.offline:
-            missing = offline.missing_images(self.docker)
-            if missing:
-                offline.build_images(self.docker, self.settings.ca_bundle, self.settings.debian_mirror)
+        self.prepare()
         startup.start_stack(self.settings)
 
         cold = self.cold_builds()
@@ -328,8 +378,10 @@ class Bench:
 
     def summary(self) -> str:
         mode = "offline (stand-in images)" if self.settings.offline else "normal (official images)"
+        requests_part = (
+            "" if self.steps else f"requests: {self.concurrency} concurrent clients for {self.request_seconds:.0f} s per run. "
+        )
         return (
-            f"Machine: {machine_description()}. Mode: {mode}. Runs per figure: {self.runs}; "
-            f"requests: {self.concurrency} concurrent clients for {self.request_seconds:.0f} s per run. "
-            f"Whole bench: {self.elapsed / 60:.1f} minutes."
+            f"Machine: {machine_description()}. Mode: {mode}. Runs per figure: {self.runs}"
+            f"{'.' if self.steps else ';'} {requests_part}Whole bench: {self.elapsed / 60:.1f} minutes."
         )
