@@ -10,3 +10,6 @@ accesslog = "-"
 errorlog = "-"
 # A request slower than this is cut off and its worker restarted.
 timeout = 30
+# gunicorn 25 and later open a control socket (for gunicornc) in the working
+# folder, which is read-only in the container; nothing here uses it.
+control_socket_disable = True
