@@ -43,6 +43,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 # Host names without ports. The container's own healthcheck calls 127.0.0.1.
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
+# Origins other than the page's own (scheme, host and port) that may send
+# unsafe requests, such as a development server on another port. Empty by
+# default: the app and its API share one origin behind nginx.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
