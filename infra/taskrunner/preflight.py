@@ -297,8 +297,8 @@ def check_line_endings(root: Path = ROOT) -> Check:
             False,
             "CRLF line endings in " + ", ".join(str(path) for path in crlf)
             + " (inside a Linux container they fail with 'no such file or directory')",
-            "convert them to LF: git add --renormalize . after checking that .gitattributes is in place, "
-            "or set git config --global core.autocrlf input and clone again; dos2unix FILE fixes one file",
+            "convert each one to LF: sed -i 's/\\r$//' FILE (dos2unix FILE does the same), and set your "
+            "editor to save it with LF; .gitattributes already makes git check these files out with LF",
         )
     return Check("Shell script line endings", True, "LF in every shell script")
 
