@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import stat
 from dataclasses import dataclass
@@ -31,10 +32,19 @@ def client(settings: Settings) -> DockerClient:
     return DockerClient(compose_files=files, compose_project_directory=ROOT)
 
 
+# The two files as relative paths, in the order COMPOSE_FILE lists them.
+OFFLINE_COMPOSE_FILES = [str(path.relative_to(ROOT)) for path in (COMPOSE_FILE, OFFLINE_COMPOSE_FILE)]
+
+
 def compose_command(settings: Settings) -> str:
-    """Return the `docker compose` prefix that matches what the tasks run."""
-    if settings.offline:
-        return "docker compose -f compose.yaml -f infra/offline/compose.offline.yaml"
+    """Return the `docker compose` prefix that matches what the tasks run.
+
+    In offline mode that names both Compose files, unless COMPOSE_FILE
+    already does (the README suggests it), in which case plain
+    `docker compose` reads them.
+    """
+    if settings.offline and os.environ.get("COMPOSE_FILE", "").split(os.pathsep) != OFFLINE_COMPOSE_FILES:
+        return "docker compose " + " ".join(f"-f {name}" for name in OFFLINE_COMPOSE_FILES)
     return "docker compose"
 
 
