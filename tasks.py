@@ -316,7 +316,12 @@ def stream(lines) -> None:
         sys.stdout.flush()
 
 
-@task(help={"lifecycle": "also run the lifecycle tests, which restart the stack and delete its data with `invoke clean`"})
+@task(
+    help={
+        "lifecycle": "also run the lifecycle tests and the walkthrough's commands that delete the stack's data; "
+        "they restart the stack and end with `invoke clean`"
+    }
+)
 @reports_errors
 def test(c, lifecycle=False):
     """Run every test suite against the stack, starting the stack first if needed."""
@@ -341,6 +346,10 @@ def test(c, lifecycle=False):
 
     def pytest_suite(marker: str, env: dict[str, str] | None = None):
         def run():
+            # An earlier suite may have stopped or removed the stack.
+            if not stack.stack_is_ready(docker):
+                print("The stack is not up and healthy; starting it first.")
+                startup.start_stack(settings)
             command = [sys.executable, "-m", "pytest", str(TESTS_DIR), "-v", "-m", marker]
             announce("", shlex.join(command))
             result = c.run(shlex.join(command), warn=True, pty=False, env=env or {})
@@ -354,13 +363,13 @@ def test(c, lifecycle=False):
         "Vitest tests": vitest_tests,
         "Smoke and browser tests (published ports)": pytest_suite("not lifecycle and not docs"),
     }
-    if lifecycle:
-        suites["Lifecycle tests (restart, clean)"] = pytest_suite("lifecycle")
-    # Last, because the walkthrough stops and restarts the stack. Its commands
-    # that delete the stack's data run only with --lifecycle.
+    # After the suites above, because the walkthrough stops and restarts the
+    # stack. Its commands that delete the stack's data run only with --lifecycle.
     suites["Docs test (every command of the walkthrough in docs/)"] = pytest_suite(
         "docs", {"WORKSHOP_TEST_LIFECYCLE": "1" if lifecycle else "0"}
     )
+    if lifecycle:
+        suites["Lifecycle tests (restart, clean)"] = pytest_suite("lifecycle")
     results = {name: run_suite(name, function) for name, function in suites.items()}
 
     print("\n=== Summary ===")
