@@ -40,7 +40,7 @@ ALL_IMAGES = [BASE_IMAGE, *STAND_INS]
 OFFICIAL_TO_STAND_IN = {
     "python:3.13-slim": f"{REPOSITORY_PREFIX}python:3.13",
     "python:3.13": f"{REPOSITORY_PREFIX}python:3.13",
-    "node:20": f"{REPOSITORY_PREFIX}node:20",
+    "node:24-slim": f"{REPOSITORY_PREFIX}node:20",
     "nginx:1.30-alpine": f"{REPOSITORY_PREFIX}nginx:1.26",
     "mysql:8.4": f"{REPOSITORY_PREFIX}mariadb:11.8",
     "debian:trixie-slim": BASE_IMAGE,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from infra.taskrunner import offline
 
 from . import walkthrough
 
@@ -105,3 +108,13 @@ def test_offline_mode_names_the_stand_ins_and_only_whole_image_names():
         "docker run workshop-offline/python:3.13 && docker run workshop-offline/python:3.13"
         " && docker run nginx:1.30-alpine-x"
     )
+
+
+def test_the_index_documents_the_image_mapping_that_the_test_uses():
+    """Each row of the index's offline table lists official images and the stand-in the test puts in."""
+    text = (walkthrough.DOCS / "index.md").read_text()
+    documented = {}
+    for officials, stand_in in re.findall(r"^\| (`[^|]+`) \| `(workshop-offline/[^`]+)` \|$", text, re.MULTILINE):
+        for official in re.findall(r"`([^`]+)`", officials):
+            documented[official] = stand_in
+    assert documented == offline.OFFICIAL_TO_STAND_IN

@@ -62,7 +62,7 @@ def skip_reason(command: walkthrough.Command, offline_mode: bool) -> str | None:
 def test_command(command, settings, terminals, first_failure, tmp_path_factory):
     reason = skip_reason(command, settings.offline)
     if reason:
-        pytest.skip(reason)
+        pytest.skip(f"{command.where}: {reason}")
     if command.page in first_failure and "cleanup" not in command.directives:
         pytest.skip(f"an earlier command of this page failed, at {first_failure[command.page]}")
     if command.page not in terminals:

@@ -23,7 +23,7 @@ their authors:
   for each command of the block (600 seconds by default).
 - In offline mode, image names in commands and shown output are replaced
   by their stand-ins (offline.OFFICIAL_TO_STAND_IN), so the pages name the
-  official images only.
+  official images only, and COMPOSE_FILE names the offline overlay too.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from infra.taskrunner import offline
+from infra.taskrunner import offline, stack
 from infra.taskrunner.settings import ROOT
 
 DOCS = ROOT / "docs"
@@ -211,6 +211,10 @@ class Terminal:
             "NO_COLOR": "1",
             "COLUMNS": "200",
         }
+        if offline_mode:
+            # Plain `docker compose` commands then read the offline overlay
+            # too, as the index tells offline readers to set up.
+            self.env.setdefault("COMPOSE_FILE", os.pathsep.join(stack.OFFLINE_COMPOSE_FILES))
 
     def run(self, command: Command) -> tuple[int, str]:
         text = stand_in_names(command.text) if self.offline else command.text
