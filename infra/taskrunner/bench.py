@@ -106,7 +106,7 @@ def build(docker: DockerClient, context: Path, tag: str, args: dict, cache: bool
 
 
 def step_base_image(dockerfile: Path) -> str:
-    """The default of a step Dockerfile's PYTHON_IMAGE argument: the official image it names."""
+    """Return the default of a step Dockerfile's PYTHON_IMAGE argument: the official image it names."""
     match = re.search(r"^ARG PYTHON_IMAGE=(\S+)$", dockerfile.read_text(), re.MULTILINE)
     if match is None:
         raise TaskError(f"{dockerfile} has no `ARG PYTHON_IMAGE=...` line, which the bench reads its base image from")

@@ -23,7 +23,7 @@ def terminal(tmp_path, offline_mode=False) -> walkthrough.Terminal:
     return walkthrough.Terminal(Path(tempfile.mkdtemp(dir=tmp_path)), offline_mode)
 
 
-def test_a_wrong_command_fails_naming_the_page_the_line_and_the_command(tmp_path):
+def test_failure_names_page_line_and_command(tmp_path):
     commands = write_page(tmp_path, "# Page\n\n```console\n$ ls --no-such-flag\n```\n")
     problem = terminal(tmp_path).check(commands[0])
     assert problem is not None
@@ -31,7 +31,7 @@ def test_a_wrong_command_fails_naming_the_page_the_line_and_the_command(tmp_path
     assert "$ ls --no-such-flag" in problem, problem
 
 
-def test_a_changed_command_of_a_real_page_fails_naming_that_page(tmp_path):
+def test_failure_in_a_real_page_names_that_page(tmp_path):
     """Break the first docker command of the CLI chapter, as a typo would."""
     if shutil.which("docker") is None:
         pytest.skip("the docker CLI is not installed")
@@ -46,7 +46,7 @@ def test_a_changed_command_of_a_real_page_fails_naming_that_page(tmp_path):
     assert "$ docker verison" in problem, problem
 
 
-def test_shown_output_is_matched_in_order_with_wildcards(tmp_path):
+def test_output_matches_in_order_with_wildcards(tmp_path):
     page = "```console\n$ printf 'id 1234\\nsize 5MB\\n  spaced    out\\n'\nid ...\n...\nspaced out\n```\n"
     assert terminal(tmp_path).check(write_page(tmp_path, page)[0]) is None
 
@@ -55,7 +55,7 @@ def test_shown_output_is_matched_in_order_with_wildcards(tmp_path):
     assert "the output lacks the line the page shows as 'first'" in problem, problem
 
 
-def test_variables_and_the_folder_carry_over_between_commands(tmp_path):
+def test_terminal_keeps_variables_and_folder(tmp_path):
     page = (
         "```console\n"
         "$ GREETING=hello && mkdir -p carried && cd carried\n"
@@ -72,7 +72,7 @@ def test_variables_and_the_folder_carry_over_between_commands(tmp_path):
         assert shell.check(command) is None
 
 
-def test_directives_apply_to_the_next_block_only(tmp_path):
+def test_directives_apply_to_next_block_only(tmp_path):
     page = (
         "<!-- docs-test fails -->\n\n"
         "```console\n$ false\n```\n\n"
@@ -96,13 +96,13 @@ def test_directives_apply_to_the_next_block_only(tmp_path):
         ("```console\noutput first\n```\n", "output before the first command"),
     ],
 )
-def test_pages_that_break_the_rules_are_refused(tmp_path, text, message):
+def test_page_breaking_rules_is_rejected(tmp_path, text, message):
     with pytest.raises(walkthrough.PageError, match="docs/page.md:") as error:
         write_page(tmp_path, text)
     assert message in str(error.value)
 
 
-def test_offline_mode_names_the_stand_ins_and_only_whole_image_names():
+def test_stand_in_names_replace_whole_names_only():
     text = "docker run python:3.13 && docker run python:3.13-slim && docker run nginx:1.30-alpine-x"
     assert walkthrough.stand_in_names(text) == (
         "docker run workshop-offline/python:3.13 && docker run workshop-offline/python:3.13"
@@ -110,7 +110,7 @@ def test_offline_mode_names_the_stand_ins_and_only_whole_image_names():
     )
 
 
-def test_the_index_documents_the_image_mapping_that_the_test_uses():
+def test_index_table_matches_stand_in_mapping():
     """Each row of the index's offline table lists official images and the stand-in the test puts in."""
     text = (walkthrough.DOCS / "index.md").read_text()
     documented = {}

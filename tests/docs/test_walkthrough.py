@@ -1,8 +1,8 @@
 """The docs test: every command of the walkthrough, run in page order against the real stack.
 
 Each command is one test, named by its page and line, so that a failure
-points at the exact place to fix. `invoke test` runs these last, after the
-other suites, because the pages stop and restart the stack.
+points at the exact place to fix. `invoke test` runs these after the Django,
+Vitest and smoke suites, because the pages stop and restart the stack.
 """
 
 from __future__ import annotations

@@ -66,11 +66,6 @@ class Command:
     def where(self) -> str:
         return f"docs/{self.page}:{self.line}"
 
-    @property
-    def summary(self) -> str:
-        first = self.text.splitlines()[0]
-        return first if len(first) <= 60 else first[:57] + "..."
-
 
 def pages_in_index() -> list[str]:
     """The pages that docs/index.md links to, in its order."""
