@@ -29,11 +29,12 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     if is_api(request):
-        return JsonResponse(
-            {
-                "error": f"CSRF check failed: {reason} Send the csrftoken cookie's value in the "
-                "X-CSRFToken header, from a page on the same origin."
-            },
-            status=403,
-        )
+        if reason.startswith("Origin checking failed"):
+            advice = (
+                "Send the request from a page on the same origin as the API (through nginx), or add "
+                "the page's origin to WORKSHOP_CSRF_TRUSTED_ORIGINS and run invoke up."
+            )
+        else:
+            advice = "Send the csrftoken cookie's value in the X-CSRFToken header, from a page on the same origin."
+        return JsonResponse({"error": f"CSRF check failed: {reason} {advice}"}, status=403)
     return default_csrf_failure(request, reason)

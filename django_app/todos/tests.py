@@ -257,6 +257,7 @@ class CsrfTests(TestCase):
 
         self.assertEqual(response.status_code, 403, response.content)
         self.assertIn("Origin checking failed", response.json()["error"])
+        self.assertIn("WORKSHOP_CSRF_TRUSTED_ORIGINS", response.json()["error"])
 
 
 class TodoAdminTests(TestCase):
