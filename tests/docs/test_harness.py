@@ -55,6 +55,16 @@ def test_output_matches_in_order_with_wildcards(tmp_path):
     assert "the output lacks the line the page shows as 'first'" in problem, problem
 
 
+def test_no_output_line_requires_empty_output(tmp_path):
+    quiet, noisy = write_page(tmp_path, "```console\n$ true\n(no output)\n$ echo surprise\n(no output)\n```\n")
+    shell = terminal(tmp_path)
+
+    assert shell.check(quiet) is None
+    problem = shell.check(noisy)
+    assert "the page shows that this command prints nothing, but it printed the output below" in problem, problem
+    assert "surprise" in problem, problem
+
+
 def test_terminal_keeps_variables_and_folder(tmp_path):
     page = (
         "```console\n"

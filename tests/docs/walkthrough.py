@@ -11,7 +11,8 @@ their authors:
   of the real output (standard output and error together), in the shown
   order, with other lines allowed in between. Runs of whitespace compare as
   one space, `...` in a line matches any text, and a line that is only
-  `...` marks lines left out.
+  `...` marks lines left out. A single line `(no output)` means the command
+  prints nothing at all.
 - An HTML comment right above a block changes how it runs:
   `<!-- docs-test skip: REASON -->` never runs it,
   `<!-- docs-test offline-skip: REASON -->` skips it in offline mode,
@@ -47,6 +48,8 @@ DEFAULT_TIMEOUT = 600
 DIRECTIVE = re.compile(r"<!--\s*docs-test\s+([a-z-]+)\s*(?::\s*(.*?))?\s*-->", re.DOTALL)
 DIRECTIVES_WITH_REASON = {"skip", "offline-skip", "lifecycle", "ci-only"}
 DIRECTIVES = DIRECTIVES_WITH_REASON | {"fails", "cleanup", "timeout"}
+# Shown as a command's only output line: the command prints nothing at all.
+NO_OUTPUT = "(no output)"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
@@ -103,6 +106,9 @@ def commands_of_block(page: str, first_line: int, content: str, directives: dict
             commands[-1].expected.append(line)
             continue
         continues = line.endswith("\\")
+    for command in commands:
+        if NO_OUTPUT in command.expected and command.expected != [NO_OUTPUT]:
+            raise PageError(f"{command.where}: {NO_OUTPUT} must be the only output line shown for a command")
     return commands
 
 
@@ -238,6 +244,9 @@ class Terminal:
             problem = "the page says this command fails, but it exited with code 0"
         elif "fails" not in command.directives and code != 0:
             problem = f"the command exited with code {code}"
+        elif shown == [NO_OUTPUT]:
+            if output.strip():
+                problem = "the page shows that this command prints nothing, but it printed the output below"
         else:
             missing = missing_line(shown, output)
             if missing is not None:
