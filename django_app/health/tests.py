@@ -16,7 +16,7 @@ class HealthEndpointTests(TransactionTestCase):
         self.assertEqual(response.json()["hostname"], socket.gethostname())
 
     def test_returns_503_when_database_unreachable(self):
-        with database_unreachable():
+        with database_unreachable(), self.assertLogs("django.request", "ERROR"):
             response = self.client.get("/api/health/")
 
         self.assertEqual(response.status_code, 503, response.content)

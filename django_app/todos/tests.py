@@ -274,7 +274,7 @@ class TodoAdminTests(TestCase):
 
 class DatabaseUnavailableTests(TransactionTestCase):
     def test_list_returns_503_when_database_unreachable(self):
-        with database_unreachable():
+        with database_unreachable(), self.assertLogs("django.request", "ERROR"):
             response = self.client.get("/api/todos/")
 
         self.assertEqual(response.status_code, 503, response.content)
