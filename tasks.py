@@ -252,7 +252,8 @@ def clean(c, dry_run=False, keep_offline_images=False, all=False, yes=False):
     if failures:
         raise Exit("Some resources could not be removed:\n  " + "\n  ".join(failures), code=1)
     if resources.volumes:
-        print("The database and Jenkins data are deleted. The secrets in .secrets/ are kept.")
+        names = ", ".join(volume.name for volume in resources.volumes)
+        print(f"The data in {names} is deleted. The secrets in .secrets/ are kept.")
 
     if all:
         announce("Pruning the whole machine...", "docker system prune --force")

@@ -116,7 +116,7 @@ class CleanTests:
         result = invoke("clean")
 
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "data are deleted" in result.stdout, result.stdout
+        assert "docker-workshop_db-data is deleted" in result.stdout, result.stdout
         assert docker.container.list(all=True, filters=[PROJECT_FILTER]) == []
         assert docker.volume.list(filters=[PROJECT_FILTER]) == []
         assert docker.network.list(filters=[PROJECT_FILTER]) == []
