@@ -63,11 +63,16 @@ def test_command(command, settings, terminals, first_failure, tmp_path_factory):
     reason = skip_reason(command, settings.offline)
     if reason:
         pytest.skip(f"{command.where}: {reason}")
-    if command.page in first_failure and "cleanup" not in command.directives:
-        pytest.skip(f"an earlier command of this page failed, at {first_failure[command.page]}")
+    earlier_failure = first_failure.get(command.page)
+    if earlier_failure and "cleanup" not in command.directives:
+        pytest.skip(f"an earlier command of this page failed, at {earlier_failure}")
     if command.page not in terminals:
         work = tmp_path_factory.mktemp(command.page.removesuffix(".md"))
         terminals[command.page] = walkthrough.Terminal(work, settings.offline)
+    if earlier_failure:
+        # Undo what the page got to; what there is to undo depends on where it stopped.
+        terminals[command.page].run(command)
+        pytest.skip(f"ran without checking its output, to clean up after the failure at {earlier_failure}")
     problem = terminals[command.page].check(command)
     if problem:
         first_failure.setdefault(command.page, command.where)

@@ -20,7 +20,7 @@ their authors:
   `invoke test --lifecycle`, `<!-- docs-test ci-only: REASON -->` only when
   CI=true, `<!-- docs-test fails -->` expects each command to exit non-zero,
   `<!-- docs-test cleanup -->` runs it even after an earlier block of the
-  page failed, and `<!-- docs-test timeout: SECONDS -->` changes the limit
+  page failed (then without checking its output), and `<!-- docs-test timeout: SECONDS -->` changes the limit
   for each command of the block (600 seconds by default).
 - In offline mode, image names in commands and shown output are replaced
   by their stand-ins (offline.OFFICIAL_TO_STAND_IN), so the pages name the
