@@ -107,10 +107,11 @@ class CleanTests:
         for volume in before.volumes:
             assert volume.name in result.stdout, result.stdout
         after = cleanup.find(docker)
-        assert [c.id for c in after.containers] == [c.id for c in before.containers]
-        assert [v.name for v in after.volumes] == [v.name for v in before.volumes]
-        assert [n.id for n in after.networks] == [n.id for n in before.networks]
-        assert [i.id for i in after.images] == [i.id for i in before.images]
+        # Docker lists images with the same creation time in no fixed order.
+        assert sorted(c.id for c in after.containers) == sorted(c.id for c in before.containers)
+        assert sorted(v.name for v in after.volumes) == sorted(v.name for v in before.volumes)
+        assert sorted(n.id for n in after.networks) == sorted(n.id for n in before.networks)
+        assert sorted(i.id for i in after.images) == sorted(i.id for i in before.images)
 
     def test_clean_removes_only_this_project(self, other_project):
         result = invoke("clean")
