@@ -103,6 +103,7 @@ def test_directives_apply_to_next_block_only(tmp_path):
         ("<!-- docs-test skip -->\n```console\n$ ls\n```\n", "needs a reason"),
         ("<!-- docs-test skipp: typo -->\n```console\n$ ls\n```\n", "unknown docs-test directive 'skipp'"),
         ("<!-- docs-test skip: why -->\n\nSome text.\n", "no ```console block follows"),
+        ("<!-- docs-test timeout: soon -->\n```console\n$ ls\n```\n", "must be a number of seconds, not 'soon'"),
         ("```console\noutput first\n```\n", "output before the first command"),
     ],
 )

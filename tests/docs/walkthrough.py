@@ -71,7 +71,7 @@ class Command:
 
 
 def pages_in_index() -> list[str]:
-    """The pages that docs/index.md links to, in its order."""
+    """Return the pages that docs/index.md links to, in its order."""
     names = re.findall(r"\]\(([\w-]+\.md)\)", INDEX.read_text())
     return list(dict.fromkeys(names))
 
@@ -83,6 +83,8 @@ def parse_directives(html: str, page: str, line: int) -> dict[str, str]:
             raise PageError(f"docs/{page}:{line}: unknown docs-test directive {name!r}; known: {sorted(DIRECTIVES)}")
         if name in DIRECTIVES_WITH_REASON and not value:
             raise PageError(f"docs/{page}:{line}: the docs-test {name} directive needs a reason after a colon")
+        if name == "timeout" and not value.isdigit():
+            raise PageError(f"docs/{page}:{line}: the docs-test timeout must be a number of seconds, not {value!r}")
         found[name] = value.strip()
     if "docs-test" in html and not found:
         raise PageError(f"docs/{page}:{line}: a docs-test comment that does not parse: {html.strip()!r}")
@@ -113,7 +115,7 @@ def commands_of_block(page: str, first_line: int, content: str, directives: dict
 
 
 def read_page(page: str, docs: Path = DOCS) -> list[Command]:
-    """Every command of a page, with its shown output and the directives of its block."""
+    """Return every command of a page, with its shown output and the directives of its block."""
     path = docs / page
     tokens = MarkdownIt("commonmark").parse(path.read_text())
     commands: list[Command] = []
@@ -155,16 +157,16 @@ def normalise(line: str) -> str:
     return " ".join(line.split())
 
 
-def line_pattern(shown: str) -> re.Pattern:
-    parts = normalise(shown).split("...")
+def line_pattern(expected: str) -> re.Pattern:
+    parts = normalise(expected).split("...")
     return re.compile(".*".join(re.escape(part) for part in parts))
 
 
-def missing_line(shown: list[str], output: str) -> str | None:
-    """Return the first shown line that the output lacks (in order), or None."""
+def missing_line(expected_lines: list[str], output: str) -> str | None:
+    """Return the first expected line that the output lacks (in order), or None."""
     actual = [normalise(line) for line in ANSI_ESCAPE.sub("", output).splitlines()]
     position = 0
-    for line in shown:
+    for line in expected_lines:
         if normalise(line) in {"", "..."}:
             continue
         pattern = line_pattern(line)
@@ -214,7 +216,7 @@ class Terminal:
         }
         if offline_mode:
             # Plain `docker compose` commands then read the offline overlay
-            # too, as the index tells offline readers to set up.
+            # too, which is the set-up that the index gives offline readers.
             self.env.setdefault("COMPOSE_FILE", os.pathsep.join(stack.OFFLINE_COMPOSE_FILES))
 
     def run(self, command: Command) -> tuple[int, str]:
@@ -236,19 +238,19 @@ class Terminal:
         return result.returncode, result.stdout.decode(errors="replace")
 
     def check(self, command: Command) -> str | None:
-        """Run a command; return None if it behaved as the page says, else what went wrong."""
+        """Run a command and return None if it behaved as the page shows, else the problem."""
         code, output = self.run(command)
-        shown = [stand_in_names(line) for line in command.expected] if self.offline else command.expected
+        expected_lines = [stand_in_names(line) for line in command.expected] if self.offline else command.expected
         problem = None
         if "fails" in command.directives and code == 0:
             problem = "the page says this command fails, but it exited with code 0"
         elif "fails" not in command.directives and code != 0:
             problem = f"the command exited with code {code}"
-        elif shown == [NO_OUTPUT]:
+        elif expected_lines == [NO_OUTPUT]:
             if output.strip():
                 problem = "the page shows that this command prints nothing, but it printed the output below"
         else:
-            missing = missing_line(shown, output)
+            missing = missing_line(expected_lines, output)
             if missing is not None:
                 problem = f"the output lacks the line the page shows as {missing!r} (or has it out of order)"
         if problem is None:
